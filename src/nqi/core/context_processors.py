@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from nqi import __version__
+
+NAVIGATION = [
+    ("home", _("Home")),
+    ("organizations:organization-list", _("Organizations")),
+    ("organizations:person-list", _("People")),
+    ("organizations:country-list", _("Countries")),
+]
+
+
+def nqi(request):
+    path = request.path
+    nav = []
+    for name, label in NAVIGATION:
+        url = reverse(name)
+        active = path == url if url == "/" else path.startswith(url)
+        nav.append({"url": url, "label": label, "active": active})
+    return {"nqi_version": __version__, "nqi_nav": nav, "nqi_languages": settings.LANGUAGES}

@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from nqi.core import views as core_views
+from nqi.core.api import api
+from nqi.organizations.api import router as organizations_router
+
+api.add_router("/", organizations_router)
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("search/", core_views.search, name="search"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/tokens/", core_views.api_tokens, name="api-tokens"),
+    path("about/", core_views.about, name="about"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("nqi.organizations.urls")),
+]
+
+handler404 = "nqi.core.views.not_found"
+handler403 = "nqi.core.views.forbidden"
