@@ -11,7 +11,9 @@ NQI = str(Path(sys.executable).with_name("nqi"))
 
 
 def run(*args, env=None, cwd=None):
-    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # A clean environment: nothing the test process set for itself (settings module, async flags).
+    leaked = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in leaked}
     environment.update(env or {})
     return subprocess.run([NQI, *args], capture_output=True, text=True, env=environment, cwd=cwd, timeout=120)
 
