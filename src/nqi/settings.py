@@ -60,10 +60,12 @@ INSTALLED_APPS = [
     "ninja",
     "nqi.core",
     "nqi.organizations",
+    "nqi.standards",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "nqi.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

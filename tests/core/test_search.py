@@ -129,3 +129,23 @@ def test_people_search_covers_affiliations(orgs):
     person = Person.objects.create(given_name="Nguyễn Văn", family_name="An")
     person.affiliations.create(organization=orgs["vmi"], role="metrologist")
     assert [p.pk for p in search(Person, "nguyen vmi")] == [person.pk]
+
+
+def test_ranked_orders_by_relevance_or_falls_back(orgs):
+    from nqi.core.search import ranked
+
+    assert ranked(Organization.objects.all(), "metrology institute vietnam", "name")[0].acronym == "VMI"
+    # "©" has no searchable word: no filter, plain order, no error
+    assert [o.name for o in ranked(Organization.objects.all(), "©", "name")] == sorted(
+        o.name for o in orgs.values()
+    )
+
+
+def test_nul_characters_are_refused_with_400(client):
+    response = client.get("/api/v1/organizations", {"country": "v\x00n"})
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "country"
+    response = client.post(
+        "/api/v1/organizations", '{"name": "a\\u0000b", "kind": "nsb"}', content_type="application/json"
+    )
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "body"
+    assert client.get("/organizations/", {"q": "\x00"}).status_code == 400

@@ -148,3 +148,15 @@ def search(model: type[models.Model], query: str | None, limit: int = 20) -> lis
 
 def registered_models() -> list[type[models.Model]]:
     return [model for model, _document in _REGISTRY.values()]
+
+
+def ranked(queryset: models.QuerySet, query: str | None, *order: str) -> models.QuerySet:
+    """``queryset`` filtered by ``query``, most relevant first, then by ``order``.
+
+    A query with no searchable words (empty, punctuation, symbols) leaves the queryset unfiltered
+    and ordered by ``order`` alone.
+    """
+    filtered = filter_queryset(queryset, query)
+    if "search_rank" in filtered.query.annotations:
+        return filtered.order_by("-search_rank", *order)
+    return filtered.order_by(*order)

@@ -178,12 +178,9 @@ def _history(obj) -> list[dict[str, Any]]:
 @router.get("/countries", response={200: list[CountryOut], **READ_ERRORS}, summary="List countries")
 @paginate(Pagination)
 def list_countries(request, q: str | None = None):
-    from nqi.core.search import filter_queryset
+    from nqi.core.search import ranked
 
-    queryset = Country.objects.all()
-    if q:
-        queryset = filter_queryset(queryset, q).order_by("-search_rank", "name")
-    return queryset
+    return ranked(Country.objects.all(), q, "name")
 
 
 @router.get("/countries/{code}", response={200: CountryOut, **READ_ERRORS}, summary="One country")

@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch, QuerySet
 from ninja import Field, Schema
 
-from nqi.core.search import filter_queryset
+from nqi.core.search import ranked
 from nqi.organizations.models import Affiliation, Organization, OrganizationKind, Person
 
 
@@ -28,10 +28,7 @@ def filter_organizations(filters: OrganizationFilters) -> QuerySet[Organization]
         queryset = queryset.filter(iso_member_id__isnull=not filters.iso_member)
     if filters.active is not None:
         queryset = queryset.filter(is_active=filters.active)
-    ranked = filter_queryset(queryset, filters.q)
-    if "search_rank" in ranked.query.annotations:
-        return ranked.order_by("-search_rank", "name", "pk")
-    return ranked.order_by("name", "pk")
+    return ranked(queryset, filters.q, "name", "pk")
 
 
 class PersonFilters(Schema):
@@ -48,10 +45,7 @@ def filter_people(filters: PersonFilters) -> QuerySet[Person]:
         queryset = queryset.filter(affiliations__organization_id=filters.organization_id).distinct()
     if filters.country:
         queryset = queryset.filter(country__code=filters.country.upper())
-    ranked = filter_queryset(queryset, filters.q)
-    if "search_rank" in ranked.query.annotations:
-        return ranked.order_by("-search_rank", "family_name", "pk")
-    return ranked.order_by("family_name", "given_name", "pk")
+    return ranked(queryset, filters.q, "family_name", "given_name", "pk")
 
 
 def kind_counts() -> dict[str, int]:

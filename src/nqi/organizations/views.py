@@ -134,12 +134,11 @@ def person_edit(request, pk: int | None = None):
 
 
 def country_list(request):
-    countries = Country.objects.annotate(n_orgs=Count("organizations")).order_by("-n_orgs", "name")
-    q = request.GET.get("q")
-    if q:
-        from nqi.core.search import filter_queryset
+    from nqi.core.search import ranked
 
-        countries = filter_queryset(countries, q).order_by("-search_rank", "name")
+    q = request.GET.get("q")
+    countries = Country.objects.annotate(n_orgs=Count("organizations"))
+    countries = ranked(countries, q, "name") if q else countries.order_by("-n_orgs", "name")
     return render(
         request, "organizations/country_list.html", {"page": _page(request, countries), "q": q or ""}
     )

@@ -8,6 +8,6 @@ through the same function is what makes SQLite FTS5 and PostgreSQL tsvector retu
 
 from __future__ import annotations
 
-from nqi.text.folding import fold, search_terms, tokens
+from nqi.text.folding import fold, natural_key, search_terms, tokens
 
-__all__ = ["fold", "search_terms", "tokens"]
+__all__ = ["fold", "natural_key", "search_terms", "tokens"]

@@ -77,3 +77,11 @@ def search_terms(query: str | None, max_terms: int = 12) -> list[str]:
         if len(seen) >= max_terms:
             break
     return list(seen)
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def natural_key(text: str) -> str:
+    """A string that sorts naturally: every run of digits zero-padded (ISO 2 < ISO 10 < ISO 10-2)."""
+    return _DIGIT_RUN.sub(lambda match: match.group().zfill(10), text.upper())

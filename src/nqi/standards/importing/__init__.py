@@ -1,0 +1,1 @@
+"""Importers for the ISO Open Data and IEC catalogue files (deliverables, committees, ICS)."""
