@@ -33,7 +33,7 @@ run: venv messages
 
 lint: venv-test
 	$(BIN)/ruff check src tests scripts $(wildcard benchmarks)
-	$(BIN)/mypy --strict src/nqi/text $(wildcard src/nqi/pubid) $(wildcard src/nqi/uncertainty) $(wildcard src/nqi/interlab)
+	$(BIN)/mypy --strict src/nqi/text src/nqi/pubid src/nqi/uncertainty src/nqi/interlab src/nqi/dcc
 
 # 1) everything on SQLite (unit, integration, API fuzzing, browser);
 # 2) every database-backed test again on a real PostgreSQL.
