@@ -47,9 +47,9 @@ def test_migrate_and_demo_on_a_fresh_sqlite_file_are_idempotent(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
     }
     assert run("migrate", env=env).returncode == 0
-    first = run("demo", "--no-users", env=env)
+    first = run("demo", "--no-users", "--no-catalogue", env=env)
     assert first.returncode == 0 and "countries: 249 added" in first.stderr
-    second = run("demo", "--no-users", env=env)
+    second = run("demo", "--no-users", "--no-catalogue", env=env)
     assert "countries: 0 added, 0 changed, 249 unchanged" in second.stderr
 
 
@@ -61,3 +61,25 @@ def test_unreachable_database_is_a_readable_error(tmp_path):
     }
     result = run("migrate", env=env)
     assert result.returncode == 1 and "database" in result.stderr and "Traceback" not in result.stderr
+
+
+DATA = Path(__file__).parents[1] / "standards" / "data"
+
+
+def test_import_iso_open_data_files_and_report(tmp_path):
+    env = {
+        "NQI_DEBUG": "1",
+        "NQI_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+    }
+    assert run("migrate", env=env).returncode == 0
+    files = [str(DATA / name) for name in ("iso_sample.jsonl", "ics_sample.csv", "committees_2025.jsonl")]
+    result = run("import", "iso-open-data", *files, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "iso-documents" in result.stderr and "30" in result.stderr
+    bad = tmp_path / "broken.jsonl"
+    bad.write_text((DATA / "iso_sample.jsonl").read_text() + "{oops\n")
+    strict = run("import", "iso-open-data", "--all-or-nothing", str(bad), env=env)
+    assert strict.returncode == 1 and "broken.jsonl:31: not valid JSON" in strict.stderr
+    missing = run("import", "iec", str(tmp_path / "nope.jsonl"), env=env)
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr

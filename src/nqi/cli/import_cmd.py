@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 console = Console(stderr=True)
 importer = typer.Typer(help="Import international catalogues (ISO Open Data, IEC).", no_args_is_help=True)
@@ -26,22 +25,12 @@ def _setup() -> None:
 
 
 def _report(runs) -> int:
-    table = Table(title="Import summary")
-    for column in ("dataset", "files", "added", "changed", "unchanged", "rejected", "applied"):
-        table.add_column(
-            column, justify="right" if column in {"added", "changed", "unchanged", "rejected"} else "left"
-        )
     for run in runs:
-        table.add_row(
-            run.source,
-            ", ".join(run.files),
-            str(run.added),
-            str(run.changed),
-            str(run.unchanged),
-            str(run.rejected),
-            "yes" if run.applied else "[red]no[/]",
+        state = "applied" if run.applied else "[red]not applied[/]"
+        console.print(
+            f"{run.source}: {run.added} added, {run.changed} changed, {run.unchanged} unchanged, "
+            f"{run.rejected} rejected — {state} ({', '.join(run.files)})"
         )
-    console.print(table)
     for run in runs:
         for item in run.rejections[:50]:
             console.print(f"  rejected {item['file']}:{item['line']}: {item['reason']}")

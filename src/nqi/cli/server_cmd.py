@@ -58,8 +58,9 @@ def demo(
     users: bool = typer.Option(
         True, help="Also create demo accounts (only when NQI_DEBUG=1): admin/admin and editor/editor."
     ),
+    catalogue: bool = typer.Option(True, help="Also load the bundled ISO and IEC catalogue snapshot."),
 ) -> None:
-    """Load the reference and demo data (idempotent)."""
+    """Load the reference and demo data (idempotent; the catalogue only when its files changed)."""
     _django()
     from django.conf import settings
 
@@ -72,12 +73,21 @@ def demo(
 
         def progress(name: str, done: int, total: int) -> None:
             if name not in tasks:
-                tasks[name] = bar.add_task(name, total=total)
+                tasks[name] = bar.add_task(name, total=total or None)
             bar.update(tasks[name], completed=done)
 
         summaries = load_all(progress)
+        catalogue_lines = []
+        if catalogue:
+            from nqi.standards.demo import load_catalogue
+
+            catalogue_lines = load_catalogue(
+                progress=lambda kind, done: progress(f"catalogue {kind}", done, 0)
+            )
     for name, summary in summaries.items():
         console.print(f"{name}: {summary}")
+    for line in catalogue_lines:
+        console.print(line)
     if users and settings.DEBUG:
         from nqi.organizations.accounts import ensure_demo_accounts
 
