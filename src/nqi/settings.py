@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "nqi.core",
     "nqi.organizations",
     "nqi.standards",
+    "nqi.committees",
 ]
 
 MIDDLEWARE = [

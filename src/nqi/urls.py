@@ -3,11 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from nqi.committees.api import router as committees_router
 from nqi.core import views as core_views
 from nqi.core.api import api
 from nqi.organizations.api import router as organizations_router
+from nqi.standards.api import router as standards_router
+from nqi.standards.national.api import router as national_router
 
 api.add_router("/", organizations_router)
+api.add_router("/national/", national_router)
+api.add_router("/committees/", committees_router)
+# last: its /committees/{committee_id} must not shadow the literal /committees/… paths above
+api.add_router("/", standards_router)
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -23,6 +30,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("nqi.organizations.urls")),
+    path("", include("nqi.standards.urls")),
+    path("national/", include("nqi.standards.national.urls")),
+    path("", include("nqi.committees.urls")),
 ]
 
 handler404 = "nqi.core.views.not_found"

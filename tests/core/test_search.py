@@ -149,3 +149,16 @@ def test_nul_characters_are_refused_with_400(client):
     )
     assert response.status_code == 400 and response.json()["errors"][0]["field"] == "body"
     assert client.get("/organizations/", {"q": "\x00"}).status_code == 400
+
+
+def test_rank_tables_are_dropped_when_the_request_ends(orgs):
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    from nqi.core.search import drop_rank_tables
+
+    search(Organization, "metrology")
+    names = set(connections[DEFAULT_DB_ALIAS].__dict__["_nqi_rank_tables"])
+    assert names
+    drop_rank_tables()
+    assert "_nqi_rank_tables" not in connections[DEFAULT_DB_ALIAS].__dict__
+    assert len(search(Organization, "metrology")) == 4  # rebuilt on demand

@@ -84,6 +84,7 @@ def demo(
             catalogue_lines = load_catalogue(
                 progress=lambda kind, done: progress(f"catalogue {kind}", done, 0)
             )
+            catalogue_lines += _national_and_committee_demo()
     for name, summary in summaries.items():
         console.print(f"{name}: {summary}")
     for line in catalogue_lines:
@@ -93,6 +94,27 @@ def demo(
 
         for line in ensure_demo_accounts():
             console.print(line)
+
+
+def _national_and_committee_demo() -> list[str]:
+    """Demo national catalogues (VN, UZ, KZ) once, and demo mirror committees (idempotent)."""
+    from nqi.committees.demo import load_demo as load_committees
+    from nqi.standards.national.demo import load_demo as load_national
+    from nqi.standards.national.models import NationalStandard
+
+    lines = []
+    missing = tuple(
+        code
+        for code in ("VN", "UZ", "KZ")
+        if not NationalStandard.objects.filter(country__code=code, is_demo=True).exists()
+    )
+    if missing:
+        counts = load_national(missing)
+        lines.append("national demo catalogues: " + ", ".join(f"{c} {n}" for c, n in counts.items()))
+    else:
+        lines.append("national demo catalogues: already generated")
+    lines.append(f"demo committees: {load_committees()}")
+    return lines
 
 
 def check(deploy: bool = typer.Option(False, help="Run the production (deployment) checks too.")) -> None:

@@ -9,9 +9,11 @@ SQLite and ts_rank_cd plus trigram similarity on PostgreSQL; ties are broken by 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 
-from django.db import connection, models, transaction
+from django.core.signals import request_finished
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
 
@@ -87,34 +89,62 @@ def _tsquery(terms: list[str]) -> str:
     return " & ".join(f"{term}:*" for term in terms)
 
 
-def matching_ids_sql(kind: str, terms: list[str]) -> tuple[str, list[object]]:
-    """SQL selecting the ``object_id`` of every entry of ``kind`` that matches all ``terms``."""
+def _hits_sql(kind: str, terms: list[str]) -> tuple[str, list[object]]:
+    """SQL returning (object_id, relevance) for every match, in one pass over the index."""
     if connection.vendor == "postgresql":
         return (
-            "SELECT object_id FROM core_searchentry WHERE kind = %s AND tsv @@ to_tsquery('simple', %s)",
-            [kind, _tsquery(terms)],
+            "SELECT object_id, ts_rank_cd(tsv, query) + similarity(body, %s) FROM core_searchentry, "
+            "to_tsquery('simple', %s) AS query WHERE kind = %s AND tsv @@ query",
+            [" ".join(terms), _tsquery(terms), kind],
         )
     return (
-        "SELECT e.object_id FROM core_searchentry_fts f JOIN core_searchentry e ON e.id = f.rowid "
+        # CROSS JOIN fixes the join order in SQLite: the full-text match drives, once. With a plain
+        # JOIN the planner may loop over entries and re-run the match per row (seconds, not ms).
+        "SELECT e.object_id, -bm25(core_searchentry_fts) FROM core_searchentry_fts "
+        "CROSS JOIN core_searchentry e ON e.id = core_searchentry_fts.rowid "
         "WHERE core_searchentry_fts MATCH %s AND e.kind = %s",
         [_fts5_query(terms), kind],
     )
 
 
-def _rank_sql(kind: str, terms: list[str], pk_column: str) -> tuple[str, list[object]]:
-    """A correlated scalar: the relevance of the outer row (higher is better)."""
-    if connection.vendor == "postgresql":
-        return (
-            "(SELECT ts_rank_cd(tsv, to_tsquery('simple', %s)) + similarity(body, %s) "
-            f"FROM core_searchentry WHERE kind = %s AND object_id = {pk_column})",
-            [_tsquery(terms), " ".join(terms), kind],
-        )
-    return (
-        "(SELECT -bm25(core_searchentry_fts) FROM core_searchentry_fts "
-        "WHERE core_searchentry_fts MATCH %s AND rowid = "
-        f"(SELECT id FROM core_searchentry WHERE kind = %s AND object_id = {pk_column}))",
-        [_fts5_query(terms), kind],
-    )
+# A search is run once into a temporary table of (object_id, rank); filtering and ordering then
+# join on it by primary key. Both databases would otherwise re-run the full-text match for every
+# candidate row when ordering by relevance. The table is rebuilt on every call (milliseconds), so it
+# is never stale after a re-index or a rolled-back transaction; its name depends on the query only.
+
+
+def _rank_table(kind: str, terms: list[str]) -> str:
+    name = "nqi_rank_" + hashlib.sha1(repr((kind, terms)).encode(), usedforsecurity=False).hexdigest()[:16]
+    sql, params = _hits_sql(kind, terms)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {name} (object_id BIGINT PRIMARY KEY, rank DOUBLE PRECISION)")
+        cursor.execute(f"INSERT INTO {name} (object_id, rank) {sql}", params)
+    # `connection` is a proxy; remember the name on the real wrapper, which drop_rank_tables visits.
+    connections[DEFAULT_DB_ALIAS].__dict__.setdefault("_nqi_rank_tables", set()).add(name)
+    return name
+
+
+def drop_rank_tables(**kwargs) -> None:
+    """Forget this request's search results (they may be stale by the next request)."""
+    for conn in connections.all(initialized_only=True):
+        tables = conn.__dict__.pop("_nqi_rank_tables", None)
+        if not tables or conn.connection is None:
+            continue
+        try:
+            with conn.cursor() as cursor:
+                for name in tables:
+                    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        except DatabaseError:  # a broken connection is closed by Django anyway; its temp tables go with it
+            pass
+
+
+request_finished.connect(drop_rank_tables, dispatch_uid="nqi-drop-rank-tables")
+
+
+def matching_ids_sql(kind: str, terms: list[str]) -> tuple[str, list[object]]:
+    """SQL selecting the ``object_id`` of every entry of ``kind`` that matches all ``terms``."""
+    return f"SELECT object_id FROM {_rank_table(kind, terms)}", []
 
 
 def filter_queryset(queryset: models.QuerySet, query: str | None, rank: bool = True) -> models.QuerySet:
@@ -126,15 +156,12 @@ def filter_queryset(queryset: models.QuerySet, query: str | None, rank: bool = T
     if not terms:
         return queryset
     model = queryset.model
-    kind = kind_of(model)
-    sql, params = matching_ids_sql(kind, terms)
-    queryset = queryset.filter(pk__in=RawSQL(sql, params))
+    table = _rank_table(kind_of(model), terms)
+    queryset = queryset.filter(pk__in=RawSQL(f"SELECT object_id FROM {table}", []))
     if rank:
         pk_column = f'"{model._meta.db_table}"."{model._meta.pk.column}"'
-        rank_sql, rank_params = _rank_sql(kind, terms, pk_column)
-        queryset = queryset.annotate(
-            search_rank=RawSQL(rank_sql, rank_params, output_field=models.FloatField())
-        )
+        rank_sql = f"SELECT rank FROM {table} WHERE object_id = {pk_column}"
+        queryset = queryset.annotate(search_rank=RawSQL(rank_sql, [], output_field=models.FloatField()))
     return queryset
 
 

@@ -29,11 +29,14 @@ def home(request):
 
 def _search_sections():
     from nqi.organizations.models import Country, Organization, Person
+    from nqi.standards.models import InternationalCommittee, InternationalDocument
 
     return [
         (_("Organizations"), Organization, "organizations:organization-list"),
         (_("People"), Person, "organizations:person-list"),
         (_("Countries"), Country, "organizations:country-list"),
+        (_("International documents"), InternationalDocument, "standards:document-list"),
+        (_("Committees"), InternationalCommittee, "standards:committee-list"),
     ]
 
 

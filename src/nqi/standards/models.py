@@ -246,3 +246,7 @@ class ChangeEvent(models.Model):
     def __str__(self) -> str:
         subject = self.document or self.committee
         return f"{self.date} {self.get_kind_display()}: {subject}"
+
+
+# The national catalogue lives in its own module; importing it here registers its models with the app.
+from nqi.standards.national.models import *  # noqa: E402, F403

@@ -89,7 +89,23 @@ def import_documents(
         run.added = run.changed = run.unchanged = 0
     run.finished_at = timezone.now()
     run.save()
+    if run.applied:
+        _refresh_statistics()
+    if run.applied and not state.initial:
+        # Followers of the changed documents (and of what adopts them) hear about it now.
+        from nqi.standards.national.notify import notify_changes
+
+        notify_changes(run)
     return run
+
+
+def _refresh_statistics() -> None:
+    """Planner statistics after a bulk load: without them SQLite picks slow plans for the catalogue
+    search (p95 90–137 ms instead of about 40 ms on the full snapshot)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _import(paths: list[Path], source: str, state: _State, progress: Progress | None) -> None:
