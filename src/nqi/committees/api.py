@@ -23,8 +23,7 @@ from nqi.committees.models import (
     Nomination,
     ParticipationStatus,
 )
-from nqi.core.api import READ_ERRORS, WRITE_AUTH, WRITE_ERRORS, Pagination
-from nqi.core.audit import history_for
+from nqi.core.api import READ_ERRORS, WRITE_AUTH, WRITE_ERRORS, ChangeOut, Pagination, change_history
 from nqi.organizations.models import Organization, Person
 from nqi.standards.models import InternationalCommittee
 
@@ -170,14 +169,6 @@ class ParticipationChangeOut(Schema):
         return obj.changed_at
 
 
-class ChangeOut(Schema):
-    action: str
-    time: dt.datetime
-    user: str
-    source: str
-    changes: dict[str, Any]
-
-
 def _lookup(model, pk, field: str, errors: dict[str, str]):
     if pk is None:
         return None
@@ -202,19 +193,6 @@ def _committee_data(data: dict[str, Any]) -> tuple[dict[str, Any], list | None]:
     if errors:
         raise ValidationError(errors)
     return data, mirrors
-
-
-def history(obj) -> list[dict[str, Any]]:
-    return [
-        {
-            "action": e.action,
-            "time": e.created_at,
-            "user": e.actor_label,
-            "source": e.source,
-            "changes": e.changes,
-        }
-        for e in history_for(obj)
-    ]
 
 
 @router.get(
@@ -242,7 +220,7 @@ def get_committee(request, committee_id: int):
     summary="Change history of a mirror committee",
 )
 def committee_history(request, committee_id: int):
-    return history(get_object_or_404(MirrorCommittee, pk=committee_id))
+    return change_history(get_object_or_404(MirrorCommittee, pk=committee_id))
 
 
 @router.post(

@@ -7,6 +7,7 @@ nqi_…``) or a logged-in browser session with its CSRF token. Each app adds its
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -41,6 +42,32 @@ class Problem(Schema):
     detail: str | None = None
     instance: str | None = None
     errors: list[FieldError] | None = None
+
+
+class ChangeOut(Schema):
+    """One entry of an object's audit trail."""
+
+    action: str
+    time: dt.datetime
+    user: str
+    source: str
+    changes: dict[str, Any]
+
+
+def change_history(obj) -> list[dict[str, Any]]:
+    """The audit trail of ``obj`` in the shape of :class:`ChangeOut`, newest first."""
+    from nqi.core.audit import history_for
+
+    return [
+        {
+            "action": e.action,
+            "time": e.created_at,
+            "user": e.actor_label,
+            "source": e.source,
+            "changes": e.changes,
+        }
+        for e in history_for(obj)
+    ]
 
 
 class TokenAuth(HttpBearer):

@@ -7,8 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from nqi.core.api import READ_ERRORS, WRITE_AUTH, WRITE_ERRORS, Pagination
-from nqi.core.audit import history_for
+from nqi.core.api import READ_ERRORS, WRITE_AUTH, WRITE_ERRORS, ChangeOut, Pagination, change_history
 from nqi.organizations import services
 from nqi.organizations.filters import OrganizationFilters, PersonFilters, filter_organizations, filter_people
 from nqi.organizations.models import Country, Organization, OrganizationKind, Person
@@ -131,14 +130,6 @@ class PersonIn(Schema):
     notes: str = ""
 
 
-class ChangeOut(Schema):
-    action: str
-    time: dt.datetime
-    user: str
-    source: str
-    changes: dict[str, Any]
-
-
 def _resolve_refs(data: dict[str, Any]) -> dict[str, Any]:
     """Turn the API's plain codes and ids into model instances, with field errors when unknown."""
     from django.core.exceptions import ValidationError
@@ -160,19 +151,6 @@ def _resolve_refs(data: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     return data
-
-
-def _history(obj) -> list[dict[str, Any]]:
-    return [
-        {
-            "action": e.action,
-            "time": e.created_at,
-            "user": e.actor_label,
-            "source": e.source,
-            "changes": e.changes,
-        }
-        for e in history_for(obj)
-    ]
 
 
 @router.get("/countries", response={200: list[CountryOut], **READ_ERRORS}, summary="List countries")
@@ -211,7 +189,7 @@ def get_organization(request, org_id: int):
     summary="Change history",
 )
 def organization_history(request, org_id: int):
-    return _history(get_object_or_404(Organization, pk=org_id))
+    return change_history(get_object_or_404(Organization, pk=org_id))
 
 
 @router.post(
@@ -263,7 +241,7 @@ def get_person(request, person_id: int):
     "/people/{person_id}/history", response={200: list[ChangeOut], **READ_ERRORS}, summary="Change history"
 )
 def person_history(request, person_id: int):
-    return _history(get_object_or_404(Person, pk=person_id))
+    return change_history(get_object_or_404(Person, pk=person_id))
 
 
 @router.post("/people", response={201: PersonOut, **WRITE_ERRORS}, auth=WRITE_AUTH, summary="Add a person")
