@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from nqi.core.audit import audited
+from nqi.core.models import in_active_language
 from nqi.core.search import searchable
 
 
@@ -91,8 +91,7 @@ class MirrorCommittee(models.Model):
 
     @property
     def display_title(self) -> str:
-        language = (get_language() or "en").split("-")[0]
-        return (self.title_i18n or {}).get(language) or self.title
+        return in_active_language(self.title, self.title_i18n)
 
     def current_members(self):
         today = timezone.localdate()
@@ -443,8 +442,7 @@ class WorkItem(models.Model):
 
     @property
     def display_title(self) -> str:
-        language = (get_language() or "en").split("-")[0]
-        return (self.title_i18n or {}).get(language) or self.title
+        return in_active_language(self.title, self.title_i18n)
 
     @property
     def is_overdue(self) -> bool:

@@ -106,6 +106,12 @@ class ApiToken(models.Model):
         return not self.revoked and (self.expires_at is None or self.expires_at > timezone.now())
 
 
+def in_active_language(english: str, translations: dict[str, str] | None) -> str:
+    """The translation for the active UI language, falling back to the English text."""
+    language = (get_language() or "en").split("-")[0]
+    return (translations or {}).get(language) or english
+
+
 class TranslatedNameMixin(models.Model):
     """A ``name`` in English plus translations in ``name_i18n`` ({"vi": "…", "ru": "…"}).
 
@@ -121,8 +127,7 @@ class TranslatedNameMixin(models.Model):
 
     @property
     def display_name(self) -> str:
-        language = (get_language() or "en").split("-")[0]
-        return (self.name_i18n or {}).get(language) or self.name
+        return in_active_language(self.name, self.name_i18n)
 
     def all_names(self) -> list[str]:
         return [self.name, *[value for value in (self.name_i18n or {}).values() if value]]
