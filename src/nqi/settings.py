@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "nqi.organizations",
     "nqi.standards",
     "nqi.committees",
+    "nqi.metrology",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "nqi.core.context_processors.nqi",
+                "nqi.metrology.context_processors.metrology",
             ],
         },
     },

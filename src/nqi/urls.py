@@ -6,6 +6,8 @@ from django.views.i18n import JavaScriptCatalog
 from nqi.committees.api import router as committees_router
 from nqi.core import views as core_views
 from nqi.core.api import api
+from nqi.metrology.api import router as metrology_router
+from nqi.metrology.views import certificates as certificate_views
 from nqi.organizations.api import router as organizations_router
 from nqi.standards.api import router as standards_router
 from nqi.standards.national.api import router as national_router
@@ -13,6 +15,7 @@ from nqi.standards.national.api import router as national_router
 api.add_router("/", organizations_router)
 api.add_router("/national/", national_router)
 api.add_router("/committees/", committees_router)
+api.add_router("/metrology/", metrology_router)
 # last: its /committees/{committee_id} must not shadow the literal /committees/… paths above
 api.add_router("/", standards_router)
 
@@ -33,6 +36,8 @@ urlpatterns = [
     path("", include("nqi.standards.urls")),
     path("national/", include("nqi.standards.national.urls")),
     path("", include("nqi.committees.urls")),
+    path("metrology/", include("nqi.metrology.urls")),
+    *certificate_views.public_urlpatterns,
 ]
 
 handler404 = "nqi.core.views.not_found"

@@ -12,6 +12,7 @@ NAVIGATION = [
     ("standards:document-list", _("Catalogue")),
     ("national:standard-list", _("National standards")),
     ("committees:mirror-list", _("Committees")),
+    ("metrology:home", _("Metrology")),
 ]
 
 

@@ -1,0 +1,1 @@
+"""Sub-commands of ``nqi metrology``; each module exposes ``register(group)``."""

@@ -1,0 +1,9 @@
+"""``nqi metrology`` commands: certificates."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(group: typer.Typer) -> None:
+    pass

@@ -1,0 +1,1 @@
+"""Pages of the metrology module, one module per area; each exports ``urlpatterns``."""
