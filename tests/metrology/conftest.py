@@ -26,17 +26,34 @@ def net(demo_data, make_user):
     thermo = MetrologyArea.objects.create(code="T", name="Thermometry")
     em = MetrologyArea.objects.create(code="EM", name="Electricity and magnetism")
     mass = Service.objects.create(
-        area=mass_area, code="M-1.1", branch="Mass", service="Mass standards",
-        sub_service="Weights", name="Weights of class E2", quantity="mass", unit="kg",
+        area=mass_area,
+        code="M-1.1",
+        branch="Mass",
+        service="Mass standards",
+        sub_service="Weights",
+        name="Weights of class E2",
+        quantity="mass",
+        unit="kg",
     )
     temperature = Service.objects.create(
-        area=thermo, code="T-1.1", branch="Temperature", service="Contact thermometry",
-        sub_service="Resistance thermometers", name="Platinum resistance thermometers",
-        quantity="temperature", unit="°C",
+        area=thermo,
+        code="T-1.1",
+        branch="Temperature",
+        service="Contact thermometry",
+        sub_service="Resistance thermometers",
+        name="Platinum resistance thermometers",
+        quantity="temperature",
+        unit="°C",
     )
     voltage = Service.objects.create(
-        area=em, code="EM-1.1", branch="DC and low frequency", service="DC voltage",
-        sub_service="Sources", name="DC voltage sources", quantity="DC voltage", unit="V",
+        area=em,
+        code="EM-1.1",
+        branch="DC and low frequency",
+        service="DC voltage",
+        sub_service="Sources",
+        name="DC voltage sources",
+        quantity="DC voltage",
+        unit="V",
     )
     vmi, quatest = org("vn-vmi"), org("vn-quatest1")
     return SimpleNamespace(
@@ -63,10 +80,19 @@ def make_instrument(net):
     from nqi.metrology.services.equipment import save_instrument
 
     def make(owner=None, asset="A-1", name="Weight 1 kg", level="working", quantities=None, **data):
-        quantities = quantities or [{"quantity": "mass", "unit": "kg", "range_low": 1, "range_high": 1,
-                                     "mpe": 1.6e-6, "interval_days": 365}]
+        quantities = quantities or [
+            {
+                "quantity": "mass",
+                "unit": "kg",
+                "range_low": 1,
+                "range_high": 1,
+                "mpe": 1.6e-6,
+                "interval_days": 365,
+            }
+        ]
         return save_instrument(
-            net.admin, None,
+            net.admin,
+            None,
             {"owner": owner or net.vmi, "asset_number": asset, "name": name, "level": level, **data},
             quantities,
         )

@@ -7,7 +7,9 @@ import pkgutil
 
 import typer
 
-metrology = typer.Typer(help="Metrology network: CMCs, equipment, calibrations, certificates.", no_args_is_help=True)
+metrology = typer.Typer(
+    help="Metrology network: CMCs, equipment, calibrations, certificates.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:

@@ -17,7 +17,13 @@ from nqi.metrology.models.capabilities import (
     UncertaintyKind,
 )
 from nqi.metrology.models.comparisons import Comparison, ComparisonKind, ComparisonStatus, Participant
-from nqi.metrology.models.equipment import Instrument, InstrumentLevel, InstrumentQuantity, InstrumentStatus, IntervalMethod
+from nqi.metrology.models.equipment import (
+    Instrument,
+    InstrumentLevel,
+    InstrumentQuantity,
+    InstrumentStatus,
+    IntervalMethod,
+)
 from nqi.metrology.models.procedures import Procedure, ProcedureVersion
 
 __all__ = [

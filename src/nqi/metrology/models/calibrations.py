@@ -165,18 +165,6 @@ class CalibrationRecord(models.Model):
     def __str__(self) -> str:
         return self.certificate_number
 
-    def get_absolute_url(self) -> str:
-        return reverse("metrology:record-detail", args=[self.pk])
-
-    @property
-    def is_locked(self) -> bool:
-        """Issued, superseded and withdrawn records never change."""
-        return self.status != RecordStatus.DRAFT
-
-    @property
-    def is_current(self) -> bool:
-        return self.status == RecordStatus.ISSUED
-
     # Fields that may still change once a record is issued: its status moves on to superseded or
     # withdrawn (with the reason), nothing else.
     MUTABLE_WHEN_LOCKED = frozenset({"status", "withdrawal_reason", "updated_at"})
@@ -188,14 +176,29 @@ class CalibrationRecord(models.Model):
                 changed = [
                     f.name
                     for f in self._meta.concrete_fields
-                    if f.name not in self.MUTABLE_WHEN_LOCKED and f.value_from_object(stored) != f.value_from_object(self)
+                    if f.name not in self.MUTABLE_WHEN_LOCKED
+                    and f.value_from_object(stored) != f.value_from_object(self)
                 ]
                 if changed or (stored.status == RecordStatus.WITHDRAWN and self.status != stored.status):
                     raise ValidationError(
-                        _("Certificate %(number)s is issued and cannot change (%(fields)s); issue a revision instead.")
+                        _(
+                            "Certificate %(number)s is issued and cannot change (%(fields)s); issue a revision instead."
+                        )
                         % {"number": stored.certificate_number, "fields": ", ".join(changed) or "status"}
                     )
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("metrology:record-detail", args=[self.pk])
+
+    @property
+    def is_locked(self) -> bool:
+        """Issued, superseded and withdrawn records never change."""
+        return self.status != RecordStatus.DRAFT
+
+    @property
+    def is_current(self) -> bool:
+        return self.status == RecordStatus.ISSUED
 
     def clean(self) -> None:
         errors = {}
@@ -241,7 +244,9 @@ class CalibrationPoint(models.Model):
     as_found = models.FloatField(_("indication as found"), null=True, blank=True)
     as_left = models.FloatField(_("indication as left"), null=True, blank=True)
     uncertainty = models.FloatField(_("expanded uncertainty U"), validators=[MinValueValidator(0.0)])
-    coverage_factor = models.FloatField(_("coverage factor k"), default=2.0, validators=[MinValueValidator(1.0)])
+    coverage_factor = models.FloatField(
+        _("coverage factor k"), default=2.0, validators=[MinValueValidator(1.0)]
+    )
     mpe = models.FloatField(
         _("maximum permissible error (±)"), null=True, blank=True, validators=[MinValueValidator(0.0)]
     )
@@ -310,12 +315,12 @@ class StandardUse(models.Model):
     def __str__(self) -> str:
         return f"{self.standard} → {self.record}"
 
-    def delete(self, *args, **kwargs):
-        _refuse_if_locked(self.record)
-        return super().delete(*args, **kwargs)
-
     def save(self, *args, **kwargs) -> None:
         _refuse_if_locked(self.record)
         # A copy of the record's date, so reverse traceability is one indexed range query.
         self.calibrated_on = self.record.calibrated_on
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_if_locked(self.record)
+        return super().delete(*args, **kwargs)

@@ -156,9 +156,14 @@ class Cmc(models.Model):
     """
 
     laboratory = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="cmcs", verbose_name=_("laboratory")
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="cmcs",
+        verbose_name=_("laboratory"),
     )
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="cmcs", verbose_name=_("service"))
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="cmcs", verbose_name=_("service")
+    )
     kcdb_code = models.CharField(_("KCDB code"), max_length=60, blank=True, db_index=True)
     rmo = models.CharField(_("regional metrology organization"), max_length=20, blank=True)
     quantity = models.CharField(_("quantity"), max_length=200)
@@ -172,14 +177,21 @@ class Cmc(models.Model):
         _("parameters"), default=list, blank=True, help_text=_("List of {name, value} pairs.")
     )
     uncertainty_kind = models.CharField(
-        _("uncertainty given as"), max_length=10, choices=UncertaintyKind.choices, default=UncertaintyKind.ABSOLUTE
+        _("uncertainty given as"),
+        max_length=10,
+        choices=UncertaintyKind.choices,
+        default=UncertaintyKind.ABSOLUTE,
     )
     uncertainty_low = models.FloatField(_("expanded uncertainty (lowest)"), null=True, blank=True)
     uncertainty_high = models.FloatField(_("expanded uncertainty (highest)"), null=True, blank=True)
-    uncertainty_unit = models.CharField(_("uncertainty unit"), max_length=40, blank=True, validators=[validate_unit])
+    uncertainty_unit = models.CharField(
+        _("uncertainty unit"), max_length=40, blank=True, validators=[validate_unit]
+    )
     uncertainty_equation = models.CharField(_("uncertainty equation"), max_length=300, blank=True)
     uncertainty_table = models.JSONField(_("uncertainty table"), default=list, blank=True)
-    coverage_factor = models.FloatField(_("coverage factor"), default=2.0, validators=[MinValueValidator(1.0)])
+    coverage_factor = models.FloatField(
+        _("coverage factor"), default=2.0, validators=[MinValueValidator(1.0)]
+    )
     confidence_level = models.FloatField(
         _("level of confidence (%)"),
         default=95.0,

@@ -123,7 +123,9 @@ class Participant(models.Model):
     uncertainty = models.FloatField(
         _("expanded uncertainty U"), null=True, blank=True, validators=[MinValueValidator(0.0)]
     )
-    coverage_factor = models.FloatField(_("coverage factor k"), default=2.0, validators=[MinValueValidator(1.0)])
+    coverage_factor = models.FloatField(
+        _("coverage factor k"), default=2.0, validators=[MinValueValidator(1.0)]
+    )
     budget = models.JSONField(_("uncertainty budget"), default=dict, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(

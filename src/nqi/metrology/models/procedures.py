@@ -34,7 +34,10 @@ class Procedure(models.Model):
     title = models.CharField(_("title (English)"), max_length=300)
     title_i18n = models.JSONField(_("title in other languages"), default=dict, blank=True)
     owner = models.ForeignKey(
-        "organizations.Organization", on_delete=models.PROTECT, related_name="procedures", verbose_name=_("owner")
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="procedures",
+        verbose_name=_("owner"),
     )
     area = models.ForeignKey(
         "metrology.MetrologyArea",

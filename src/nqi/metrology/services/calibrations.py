@@ -51,7 +51,17 @@ RECORD_FIELDS = frozenset(
     }
 )
 POINT_FIELDS = frozenset(
-    {"quantity", "unit", "nominal", "reference", "as_found", "as_left", "uncertainty", "coverage_factor", "mpe"}
+    {
+        "quantity",
+        "unit",
+        "nominal",
+        "reference",
+        "as_found",
+        "as_left",
+        "uncertainty",
+        "coverage_factor",
+        "mpe",
+    }
 )
 _REVISION_SUFFIX = re.compile(r"/R\d+$")
 
@@ -166,9 +176,10 @@ def issue(user, record: CalibrationRecord, issued_on: dt.date | None = None) -> 
     _check_lab(user, record.laboratory_id)
     record = CalibrationRecord.objects.select_for_update().get(pk=record.pk)
     if record.status != RecordStatus.DRAFT:
-        raise ValidationError(_("Only a draft can be issued; this record is %(status)s.") % {
-            "status": record.get_status_display()
-        })
+        raise ValidationError(
+            _("Only a draft can be issued; this record is %(status)s.")
+            % {"status": record.get_status_display()}
+        )
     if not record.points.exists():
         raise ValidationError({"points": _("A certificate needs at least one calibration point.")})
     _compute_verdicts(record)

@@ -109,7 +109,9 @@ def after_calibration(record: CalibrationRecord) -> None:
 def interval_for(record: CalibrationRecord) -> int:
     """Days a record stays valid: the shortest interval among the calibrated quantities (365 if none)."""
     calibrated = {p.quantity for p in record.points.all()}
-    intervals = [q.interval_days for q in record.item.quantities.all() if q.quantity in calibrated or not calibrated]
+    intervals = [
+        q.interval_days for q in record.item.quantities.all() if q.quantity in calibrated or not calibrated
+    ]
     if not intervals:
         intervals = [q.interval_days for q in record.item.quantities.all()]
     return min(intervals, default=365)
