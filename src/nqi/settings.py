@@ -180,6 +180,11 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("NQI_DEFAULT_FROM_EMAIL", "NQI <nqi@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Metrology -----------------------------------------------------------------------------------
+# A folder with the official PTB DCC schema files (dcc.xsd and the D-SI SI_Format.xsd): when set,
+# every digital calibration certificate is also validated against them before it is issued.
+NQI_DCC_SCHEMA_DIR = os.environ.get("NQI_DCC_SCHEMA_DIR", "")
+
 # --- Security (production) -----------------------------------------------------------------------
 if not DEBUG:
     SECURE_SSL_REDIRECT = _env_bool("NQI_SECURE_SSL_REDIRECT", True)

@@ -56,7 +56,7 @@ def migrate() -> None:
 
 def demo(
     users: bool = typer.Option(
-        True, help="Also create demo accounts (only when NQI_DEBUG=1): admin/admin and editor/editor."
+        True, help="Also create demo accounts (only when NQI_DEBUG=1): admin/admin, editor/editor, metrologist/metrologist."
     ),
     catalogue: bool = typer.Option(True, help="Also load the bundled ISO and IEC catalogue snapshot."),
 ) -> None:
@@ -94,6 +94,11 @@ def demo(
 
         for line in ensure_demo_accounts():
             console.print(line)
+    from nqi.metrology.demo.network import load_demo as load_metrology
+
+    with console.status("metrology demo network"):
+        metrology = load_metrology()
+    console.print(f"metrology demo: {'; '.join(metrology.notes) or metrology}")
 
 
 def _national_and_committee_demo() -> list[str]:

@@ -28,15 +28,20 @@ def home(request):
 
 
 def _search_sections():
+    from nqi.metrology.models import Cmc, Comparison, Instrument
     from nqi.organizations.models import Country, Organization, Person
     from nqi.standards.models import InternationalCommittee, InternationalDocument
 
+    # Procedures are left out: unshared ones are private to their laboratory.
     return [
         (_("Organizations"), Organization, "organizations:organization-list"),
         (_("People"), Person, "organizations:person-list"),
         (_("Countries"), Country, "organizations:country-list"),
         (_("International documents"), InternationalDocument, "standards:document-list"),
         (_("Committees"), InternationalCommittee, "standards:committee-list"),
+        (_("Calibration and measurement capabilities"), Cmc, "metrology:cmc-list"),
+        (_("Instruments and standards"), Instrument, "metrology:instrument-list"),
+        (_("Comparisons"), Comparison, "metrology:comparison-list"),
     ]
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from nqi.core.roles import ADMINISTRATOR, EDITOR
+from nqi.core.roles import ADMINISTRATOR, EDITOR, METROLOGIST
 from nqi.organizations.models import Organization, UserOrganization
 
 DEMO_ACCOUNTS = [
     # user name, password, role, organization seed key (scope), superuser
     ("admin", "admin", ADMINISTRATOR, None, True),
     ("editor", "editor", EDITOR, "vn-stameq", False),
+    ("metrologist", "metrologist", METROLOGIST, "vn-vmi", False),
 ]
 
 

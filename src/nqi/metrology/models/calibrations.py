@@ -160,6 +160,7 @@ class CalibrationRecord(models.Model):
         indexes = [
             models.Index(fields=["item", "calibrated_on"], name="metrology_record_item_date"),
             models.Index(fields=["laboratory", "calibrated_on"], name="metrology_record_lab_date"),
+            models.Index(fields=["-calibrated_on", "-id"], name="metrology_record_date"),
         ]
 
     def __str__(self) -> str:
@@ -179,7 +180,15 @@ class CalibrationRecord(models.Model):
                     if f.name not in self.MUTABLE_WHEN_LOCKED
                     and f.value_from_object(stored) != f.value_from_object(self)
                 ]
-                if changed or (stored.status == RecordStatus.WITHDRAWN and self.status != stored.status):
+                allowed = {
+                    RecordStatus.ISSUED: {
+                        RecordStatus.ISSUED,
+                        RecordStatus.SUPERSEDED,
+                        RecordStatus.WITHDRAWN,
+                    },
+                    RecordStatus.SUPERSEDED: {RecordStatus.SUPERSEDED, RecordStatus.WITHDRAWN},
+                }.get(stored.status, {stored.status})
+                if changed or self.status not in allowed:
                     raise ValidationError(
                         _(
                             "Certificate %(number)s is issued and cannot change (%(fields)s); issue a revision instead."
@@ -190,6 +199,18 @@ class CalibrationRecord(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("metrology:record-detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        # An issued certificate stays on record for ever (withdraw it instead).
+        if (
+            self.pk
+            and CalibrationRecord.objects.filter(pk=self.pk).exclude(status=RecordStatus.DRAFT).exists()
+        ):
+            raise ValidationError(
+                _("Certificate %(number)s is issued and cannot be deleted; withdraw it instead.")
+                % {"number": self.certificate_number}
+            )
+        return super().delete(*args, **kwargs)
 
     @property
     def is_locked(self) -> bool:

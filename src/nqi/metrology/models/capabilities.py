@@ -245,7 +245,7 @@ class Cmc(models.Model):
         if kind in (UncertaintyKind.ABSOLUTE, UncertaintyKind.RELATIVE) and self.uncertainty_low is None:
             errors["uncertainty_low"] = _("Give the expanded uncertainty.")
         if kind == UncertaintyKind.RELATIVE and not self.uncertainty_unit:
-            errors["uncertainty_unit"] = _("Give the unit of the relative uncertainty, e.g. % or µV/V.")
+            errors["uncertainty_unit"] = _("Give the unit of the relative uncertainty, e.g. µV/V or percent.")
         if kind == UncertaintyKind.EQUATION and not self.uncertainty_equation:
             errors["uncertainty_equation"] = _("Give the uncertainty equation.")
         if kind == UncertaintyKind.TABLE and not self.uncertainty_table:

@@ -142,7 +142,7 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         constraints = [
-            models.UniqueConstraint(fields=["comparison", "laboratory"], name="metrology_participant"),
+            models.UniqueConstraint(fields=["comparison", "laboratory"], name="metrology_participant_unique"),
         ]
 
     def __str__(self) -> str:
