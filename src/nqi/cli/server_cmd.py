@@ -56,7 +56,8 @@ def migrate() -> None:
 
 def demo(
     users: bool = typer.Option(
-        True, help="Also create demo accounts (only when NQI_DEBUG=1): admin/admin, editor/editor, metrologist/metrologist."
+        True,
+        help="Also create demo accounts (only when NQI_DEBUG=1): admin/admin, editor/editor, metrologist/metrologist.",
     ),
     catalogue: bool = typer.Option(True, help="Also load the bundled ISO and IEC catalogue snapshot."),
 ) -> None:

@@ -99,9 +99,15 @@ def node_lines(node: Node) -> list[str]:
     lab = record.laboratory.acronym or str(record.laboratory)
     if node.kind == "external":
         lab = _("%(lab)s (external)") % {"lab": lab}
-    lines = [record.certificate_number, str(record.item), f"{lab} · {date_format(record.calibrated_on)}"]
+    lines = [
+        record.certificate_number,
+        str(record.item),
+        f"{lab} · {date_format(record.calibrated_on, 'SHORT_DATE_FORMAT')}",
+    ]
     if record.valid_until:
-        lines.append(_("valid until %(date)s") % {"date": date_format(record.valid_until)})
+        lines.append(
+            _("valid until %(date)s") % {"date": date_format(record.valid_until, "SHORT_DATE_FORMAT")}
+        )
     if record.status != "issued":
         lines.append(record.get_status_display())
     return lines

@@ -350,7 +350,15 @@ class Tracer:
         for participant in ordered[: NATIONAL_COMPARISONS * len(owners) * 4]:
             found[participant.laboratory_id].append(participant)
         for node in national:
-            node.comparisons = found[node.instrument.owner_id][:NATIONAL_COMPARISONS]
+            # Only comparisons of what this standard realizes (a mass standard is not shown a
+            # temperature comparison of the same institute).
+            units = [q.unit for q in node.instrument.quantities.all()]
+            relevant = [
+                p
+                for p in found[node.instrument.owner_id]
+                if not units or any(same_dimension(p.comparison.unit, u) for u in units)
+            ]
+            node.comparisons = relevant[:NATIONAL_COMPARISONS]
 
     # -- evaluation ----------------------------------------------------------------------------
     def _evaluate(self) -> None:
