@@ -24,6 +24,17 @@ def pytest_report_header(config):
     return f"database: {connection.vendor} ({connection.settings_dict.get('NAME')})"
 
 
+@pytest.fixture(autouse=True)
+def _english_until_asked(settings):
+    """Each test starts in English. A request in another language (LocaleMiddleware) leaves that
+    language active in the thread, which would otherwise leak into the next test's messages."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def demo_data(db):
     """Countries, the seeded organizations and the demo people."""

@@ -82,7 +82,8 @@ def test_pdf_certificate_in_the_ui_language_with_qr_and_watermarks(certs, client
     new = certificate_html(revision, verify_url, "en")
     assert 'id="revision-note"' in new and "Wrong serial" in new
     withdrawn = withdraw(certs.net.admin, revision, "Chamber out of tolerance")
-    assert 'id="watermark">WITHDRAWN<' in certificate_html(withdrawn, verify_url, "ru")
+    # In the certificate's language: Russian, not the English stamp.
+    assert 'id="watermark">ОТОЗВАН<' in certificate_html(withdrawn, verify_url, "ru")
 
 
 def test_verification_states_and_file_check(certs, client):
